@@ -95,7 +95,7 @@ func (c *Client) ImageClient(region string) (*gophercloud.ServiceClient, error) 
 		var err error
 		sc, err = openstack.NewImageV2(c.provider, eo)
 		if err != nil {
-			return nil, fmt.Errorf("no image endpoint in the service catalog for region %q and interface %q: check region and endpoint_type, or set endpoint_overrides.image (%v)", region, eo.Availability, err)
+			return nil, fmt.Errorf("no image endpoint in the service catalog for region %q and interface %q: check region and endpoint_type, or set endpoint_overrides.image (%s)", region, eo.Availability, Said(err))
 		}
 	}
 	c.imageClients[region] = sc

@@ -2,9 +2,13 @@ package conns
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"html"
 	"regexp"
 	"strings"
+
+	"github.com/gophercloud/gophercloud/v2"
 )
 
 var (
@@ -61,4 +65,14 @@ func jsonMessage(doc map[string]any) string {
 		}
 	}
 	return ""
+}
+
+// Said renders what the server said in a failed call: "HTTP 403: message",
+// or the transport error when there was no answer.
+func Said(err error) string {
+	var code gophercloud.ErrUnexpectedResponseCode
+	if errors.As(err, &code) {
+		return fmt.Sprintf("HTTP %d: %s", code.Actual, ServerMessage(code.Body))
+	}
+	return err.Error()
 }

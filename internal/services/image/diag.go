@@ -2,10 +2,8 @@ package image
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
-	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -17,13 +15,7 @@ import (
 // why, and what to do next.
 
 // glanceSaid renders the status and Glance's own message of a failed call.
-func glanceSaid(err error) string {
-	var code gophercloud.ErrUnexpectedResponseCode
-	if errors.As(err, &code) {
-		return fmt.Sprintf("HTTP %d: %s", code.Actual, conns.ServerMessage(code.Body))
-	}
-	return err.Error()
-}
+func glanceSaid(err error) string { return conns.Said(err) }
 
 // project names the caller's project for messages.
 func project(p string) string {
