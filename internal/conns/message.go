@@ -12,10 +12,10 @@ import (
 )
 
 var (
-	tagPattern   = regexp.MustCompile(`<[^>]*>`)
-	spacePattern = regexp.MustCompile(`\s+`)
-	// webob prefixes its messages with the status line, e.g. "403 Forbidden".
-	statusPrefix = regexp.MustCompile(`^\d{3} [A-Za-z ]+?(: |\s{2,}|$)`)
+	tagPattern = regexp.MustCompile(`<[^>]*>`)
+	// The title and heading of webob's error page repeat the status line.
+	headingPattern = regexp.MustCompile(`(?is)<(title|h1)>.*?</(title|h1)>`)
+	spacePattern   = regexp.MustCompile(`\s+`)
 )
 
 const maxMessage = 300
@@ -34,14 +34,9 @@ func ServerMessage(body []byte) string {
 			text = m
 		}
 	}
-	if i := strings.Index(strings.ToLower(text), "<body"); i >= 0 {
-		text = text[i:]
-	}
+	text = headingPattern.ReplaceAllString(text, " ")
 	text = html.UnescapeString(tagPattern.ReplaceAllString(text, " "))
 	text = strings.TrimSpace(spacePattern.ReplaceAllString(text, " "))
-	if m := statusPrefix.FindString(text); m != "" && len(m) < len(text) {
-		text = strings.TrimSpace(text[len(m):])
-	}
 	if len(text) > maxMessage {
 		text = text[:maxMessage] + "…"
 	}

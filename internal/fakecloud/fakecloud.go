@@ -70,6 +70,7 @@ type Cloud struct {
 	tokens   map[string]*Project
 	images   map[string]*Image
 	quota    int
+	pageSize int
 	faults   []Fault
 	requests []string
 	seq      int
@@ -106,6 +107,13 @@ func (c *Cloud) AddProject(name string) *Project {
 	return p
 }
 
+// Project returns the named project ("admin" always exists).
+func (c *Cloud) Project(name string) *Project {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.projects[name]
+}
+
 // ProviderConfig is a provider block that logs in as the named project.
 func (c *Cloud) ProviderConfig(alias, name string) string {
 	p := c.projects[name]
@@ -128,6 +136,15 @@ func (c *Cloud) SetMemberQuota(n int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.quota = n
+}
+
+// SetPageSize makes GET /v2/images answer at most n images per page when the
+// request asks for no limit or a larger one, as Glance's limit_param_default
+// and api_limit_max do. 0 (the default) answers everything in one page.
+func (c *Cloud) SetPageSize(n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pageSize = n
 }
 
 // AddImage creates an image owned by the project; visibility defaults to
@@ -546,7 +563,10 @@ func (c *Cloud) listImages(w http.ResponseWriter, r *http.Request, caller *Proje
 	}
 	body := map[string]any{"images": out, "schema": "/v2/schemas/images", "first": "/v2/images"}
 	var limit int
-	if _, err := fmt.Sscan(q.Get("limit"), &limit); err == nil && limit > 0 && len(out) > limit {
+	if _, err := fmt.Sscan(q.Get("limit"), &limit); err != nil || limit <= 0 || (c.pageSize > 0 && limit > c.pageSize) {
+		limit = c.pageSize
+	}
+	if limit > 0 && len(out) > limit {
 		out = out[:limit]
 		body["images"] = out
 		next := q
