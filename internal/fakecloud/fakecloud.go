@@ -267,13 +267,14 @@ func (c *Cloud) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// webob's error page, as Glance sends it.
+// writeGlanceError answers as Glance does to a JSON client: webob's JSON
+// error document, whose message still carries webob's "<br /><br />" tail.
 func writeGlanceError(w http.ResponseWriter, status int, message string) {
-	title := map[int]string{400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 413: "Request Entity Too Large"}[status]
-	w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-	w.WriteHeader(status)
-	fmt.Fprintf(w, "<html>\n <head>\n  <title>%d %s</title>\n </head>\n <body>\n  <h1>%d %s</h1>\n  %s<br /><br />\n\n\n\n </body>\n</html>",
-		status, title, status, title, message)
+	writeJSON(w, status, map[string]any{
+		"message": message + "<br /><br />\n\n\n",
+		"code":    fmt.Sprintf("%d %s", status, http.StatusText(status)),
+		"title":   http.StatusText(status),
+	})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -400,7 +401,7 @@ func (c *Cloud) serveGlance(w http.ResponseWriter, r *http.Request, caller *Proj
 	}
 	img := c.images[parts[2]]
 	if !c.visible(img, caller) {
-		writeGlanceError(w, http.StatusNotFound, fmt.Sprintf("No image found with ID %s", parts[2]))
+		writeGlanceError(w, http.StatusNotFound, fmt.Sprintf("Image %s not found.", parts[2]))
 		return
 	}
 	owner := caller.Admin || img.Owner == caller.ID
@@ -418,7 +419,7 @@ func (c *Cloud) serveGlance(w http.ResponseWriter, r *http.Request, caller *Proj
 
 func (c *Cloud) serveMembers(w http.ResponseWriter, r *http.Request, caller *Project, img *Image, owner bool) {
 	if img.Visibility != "shared" && !caller.Admin {
-		writeGlanceError(w, http.StatusForbidden, "Only shared images have members.")
+		writeGlanceError(w, http.StatusForbidden, fmt.Sprintf("Not allowed to %s members for image %s.", map[string]string{"GET": "list", "POST": "create"}[r.Method], img.ID))
 		return
 	}
 	switch r.Method {
@@ -432,7 +433,7 @@ func (c *Cloud) serveMembers(w http.ResponseWriter, r *http.Request, caller *Pro
 		writeJSON(w, http.StatusOK, map[string]any{"members": rows, "schema": "/v2/schemas/members"})
 	case http.MethodPost:
 		if !owner {
-			writeGlanceError(w, http.StatusForbidden, "You are not permitted to create image members for the image.")
+			writeGlanceError(w, http.StatusForbidden, fmt.Sprintf("Not allowed to create members for image %s.", img.ID))
 			return
 		}
 		var body map[string]any
@@ -442,7 +443,7 @@ func (c *Cloud) serveMembers(w http.ResponseWriter, r *http.Request, caller *Pro
 		}
 		id, _ := body["member"].(string)
 		if id == "" {
-			writeGlanceError(w, http.StatusBadRequest, "Member to be added not specified")
+			writeGlanceError(w, http.StatusBadRequest, "Member can't be empty")
 			return
 		}
 		if len(img.members) >= c.quota {
@@ -450,7 +451,7 @@ func (c *Cloud) serveMembers(w http.ResponseWriter, r *http.Request, caller *Pro
 			return
 		}
 		if _, dup := img.members[id]; dup {
-			writeGlanceError(w, http.StatusConflict, fmt.Sprintf("Member %s already exists for image %s", id, img.ID))
+			writeGlanceError(w, http.StatusConflict, fmt.Sprintf("Member %s is duplicated for image %s", id, img.ID))
 			return
 		}
 		now := c.tick()
@@ -471,14 +472,18 @@ func (c *Cloud) serveMember(w http.ResponseWriter, r *http.Request, caller *Proj
 	switch r.Method {
 	case http.MethodGet:
 		// Members of an image that is not shared are hidden, even from the owner.
-		if !exists || img.Visibility != "shared" || (!owner && !self) {
+		if exists && img.Visibility != "shared" {
+			writeGlanceError(w, http.StatusNotFound, "Only shared images have members.")
+			return
+		}
+		if !exists || (!owner && !self) {
 			notFound()
 			return
 		}
 		writeJSON(w, http.StatusOK, memberJSON(m))
 	case http.MethodPut:
 		if img.Visibility != "shared" && !caller.Admin {
-			writeGlanceError(w, http.StatusForbidden, "Only shared images have members.")
+			writeGlanceError(w, http.StatusForbidden, fmt.Sprintf("Not allowed to update members for image %s.", img.ID))
 			return
 		}
 		if !exists || (!owner && !self) {
@@ -486,7 +491,7 @@ func (c *Cloud) serveMember(w http.ResponseWriter, r *http.Request, caller *Proj
 			return
 		}
 		if !self && !caller.Admin {
-			writeGlanceError(w, http.StatusForbidden, "You are not permitted to modify 'status' on this image member.")
+			writeGlanceError(w, http.StatusForbidden, fmt.Sprintf("Not allowed to update members for image %s.", img.ID))
 			return
 		}
 		var body struct {
@@ -494,18 +499,18 @@ func (c *Cloud) serveMember(w http.ResponseWriter, r *http.Request, caller *Proj
 		}
 		_ = json.NewDecoder(r.Body).Decode(&body)
 		if body.Status != "pending" && body.Status != "accepted" && body.Status != "rejected" {
-			writeGlanceError(w, http.StatusBadRequest, fmt.Sprintf("Invalid status: %s", body.Status))
+			writeGlanceError(w, http.StatusBadRequest, `Incorrect request: Status must be "pending", "accepted" or "rejected".`)
 			return
 		}
 		m.Status, m.UpdatedAt = body.Status, c.tick()
 		writeJSON(w, http.StatusOK, memberJSON(m))
 	case http.MethodDelete:
 		if !owner {
-			writeGlanceError(w, http.StatusForbidden, "You are not permitted to delete image members for the image.")
+			writeGlanceError(w, http.StatusForbidden, fmt.Sprintf("Not allowed to delete members for image %s.", img.ID))
 			return
 		}
 		if img.Visibility != "shared" && !caller.Admin {
-			writeGlanceError(w, http.StatusForbidden, "Only shared images have members.")
+			writeGlanceError(w, http.StatusForbidden, fmt.Sprintf("Not allowed to delete members for image %s.", img.ID))
 			return
 		}
 		if !exists {

@@ -132,7 +132,7 @@ func TestMemberResource_createErrors(t *testing.T) {
 		},
 		"private image must be shared first": {
 			as: "owner", image: private, member: s.consumer.ID,
-			want: diagRegexp("Image is not shared", "(HTTP 403: Only shared images have members.)", `visibility "private"`, "openstack image set --shared "+private),
+			want: diagRegexp("Image is not shared", "(HTTP 403: Not allowed to create members for image "+private+".)", `visibility "private"`, "openstack image set --shared "+private),
 		},
 		"member cannot add members": {
 			as: "stranger", image: shared, member: s.consumer.ID,
