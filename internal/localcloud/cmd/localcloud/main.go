@@ -4,6 +4,7 @@
 //	go run ./internal/localcloud/cmd/localcloud up     [-dir D] [-policy legacy|secure] [-member-quota N] [-keystone-port P] [-glance-port P] [-install=true]
 //	go run ./internal/localcloud/cmd/localcloud status [-dir D]
 //	go run ./internal/localcloud/cmd/localcloud down   [-dir D]
+//	go run ./internal/localcloud/cmd/localcloud image  [-dir D] [-as owner] [-name N] [-delete ID]
 //
 // After up, `source D/cloud.env` sets OS_CLIENT_CONFIG_FILE (clouds owner,
 // consumer, stranger, admin), IMAGESHARE_ACC_POLICY and
@@ -28,6 +29,7 @@ func usage() {
   up      start Keystone + Glance on 127.0.0.1 in the state dir (no-op if already up)
   down    stop the cloud of the state dir (by its recorded pids)
   status  tell whether the cloud of the state dir is up (exit 0 if up, 1 if not)
+  image   create an empty shared image as one identity and print its ID (-as owner -name N), or -delete ID
 
 flags:
 `)
@@ -41,6 +43,12 @@ func main() {
 		os.Exit(2)
 	}
 	cmd := os.Args[1]
+	if cmd == "image" {
+		if err := imageCommand(os.Args[2:]); err != nil {
+			fail(err)
+		}
+		return
+	}
 	fs := flag.NewFlagSet(cmd, flag.ExitOnError)
 	fs.Usage = usage
 	dir := fs.String("dir", localcloud.DefaultDir, "state directory of the cloud")
