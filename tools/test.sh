@@ -8,6 +8,10 @@ set -euo pipefail
 
 logs="$CLOUD_DIR/logs"
 rm -rf "$logs" && mkdir -p "$logs"
+# A CLI configuration named by the environment but missing only adds warnings.
+if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -e "$TF_CLI_CONFIG_FILE" ]; then
+  unset TF_CLI_CONFIG_FILE
+fi
 rows=()
 passed=0 failed=0 skipped=0
 status=0

@@ -112,8 +112,18 @@ func (id *Identity) ProjectID() string { return id.Client.ProjectID }
 
 // Provider renders a provider block for this identity; alias may be "".
 func (id *Identity) Provider(alias string) string {
+	return id.block("openstack", alias)
+}
+
+// ProviderNamed renders the provider block under another local name (see
+// TwoProviderFactories), for resources that say `provider = <name>`.
+func (id *Identity) ProviderNamed(name string) string {
+	return id.block(name, "")
+}
+
+func (id *Identity) block(name, alias string) string {
 	var b strings.Builder
-	b.WriteString("provider \"openstack\" {\n")
+	fmt.Fprintf(&b, "provider %q {\n", name)
 	if alias != "" {
 		fmt.Fprintf(&b, "  alias = %q\n", alias)
 	}
@@ -133,13 +143,14 @@ func (id *Identity) image(t *testing.T) *gophercloud.ServiceClient {
 	return sc
 }
 
-// CreateImage creates an empty image owned by this identity and deletes it
-// when the test ends.
-func (id *Identity) CreateImage(t *testing.T, name, visibility string) string {
+// CreateImage creates an empty image owned by this identity, tagged
+// "imageshare-acc" and the given tags, and deletes it when the test ends.
+func (id *Identity) CreateImage(t *testing.T, name, visibility string, tags ...string) string {
 	t.Helper()
 	vis := images.ImageVisibility(visibility)
 	img, err := images.Create(context.Background(), id.image(t), images.CreateOpts{
-		Name: "acc-" + name, DiskFormat: "raw", ContainerFormat: "bare", Visibility: &vis, Tags: []string{"imageshare-acc"},
+		Name: "acc-" + name, DiskFormat: "raw", ContainerFormat: "bare", Visibility: &vis,
+		Tags: append([]string{"imageshare-acc"}, tags...),
 	}).Extract()
 	if err != nil {
 		t.Fatalf("creating image %s as %s: %v", name, id.Role, err)

@@ -20,7 +20,9 @@ import (
 
 func accTest(t *testing.T, tc resource.TestCase) {
 	t.Helper()
-	tc.ProtoV6ProviderFactories = acctest.ProtoV6ProviderFactories
+	if tc.ProtoV6ProviderFactories == nil {
+		tc.ProtoV6ProviderFactories = acctest.ProtoV6ProviderFactories
+	}
 	tc.PreCheck = func() { acctest.PreCheck(t) }
 	resource.Test(t, tc)
 }
@@ -178,7 +180,10 @@ func TestAccImageMember_dormant(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				Check:  func(*terraform.State) error { consumer.SetMemberStatus(t, img, consumer.ProjectID(), "accepted"); return nil },
+				Check: func(*terraform.State) error {
+					consumer.SetMemberStatus(t, img, consumer.ProjectID(), "accepted")
+					return nil
+				},
 			},
 			{
 				PreConfig: func() { owner.SetVisibility(t, img, "private") },

@@ -23,12 +23,16 @@ import (
 func Resources() []func() resource.Resource {
 	return []func() resource.Resource{
 		NewMemberResource,
+		NewMemberStatusResource,
 	}
 }
 
 // DataSources lists the data sources of the image service.
 func DataSources() []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewMembersDataSource,
+		NewSharedImagesDataSource,
+	}
 }
 
 var memberStatuses = []string{"pending", "accepted", "rejected"}
