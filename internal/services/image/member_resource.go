@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
-	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/members"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -39,13 +37,7 @@ type memberResource struct {
 }
 
 type memberResourceModel struct {
-	ID        types.String `tfsdk:"id"`
-	ImageID   types.String `tfsdk:"image_id"`
-	MemberID  types.String `tfsdk:"member_id"`
-	Status    types.String `tfsdk:"status"`
-	CreatedAt types.String `tfsdk:"created_at"`
-	UpdatedAt types.String `tfsdk:"updated_at"`
-	Region    types.String `tfsdk:"region"`
+	memberFields
 }
 
 func (r *memberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -58,17 +50,8 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"Run it with the image owner's credentials. The member project then accepts the share with " +
 			"`openstack_image_member_status`, using its own credentials.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "`<image_id>/<member_id>`.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"image_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The ID (a UUID) of the image to share. The image must have visibility `shared`. Changing it replaces the member.",
-				Validators:          []validator.String{uuidValidator()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+			"id":       idAttribute(),
+			"image_id": imageIDAttribute("The ID (a UUID) of the image to share. The image must have visibility `shared`."),
 			"member_id": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "The ID of the project to share the image with. Glance does not check it against Keystone. " +
@@ -85,16 +68,9 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Validators:    []validator.String{stringvalidator.OneOf(memberStatuses...)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"created_at": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "When the member was added (RFC 3339).",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"updated_at": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "When the member last changed (RFC 3339).",
-			},
-			"region": regionAttribute(),
+			"created_at": createdAtAttribute(),
+			"updated_at": updatedAtAttribute(),
+			"region":     regionAttribute(),
 		},
 	}
 }
@@ -109,10 +85,8 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	region := regionOf(plan.Region, r.client)
-	sc, err := r.client.ImageClient(region)
-	if err != nil {
-		resp.Diagnostics.AddError("No image service", err.Error())
+	sc, region := imageService(r.client, plan.Region, &resp.Diagnostics)
+	if sc == nil {
 		return
 	}
 	imageID, member := plan.ImageID.ValueString(), plan.MemberID.ValueString()
@@ -160,10 +134,8 @@ func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	region := regionOf(state.Region, r.client)
-	sc, err := r.client.ImageClient(region)
-	if err != nil {
-		resp.Diagnostics.AddError("No image service", err.Error())
+	sc, region := imageService(r.client, state.Region, &resp.Diagnostics)
+	if sc == nil {
 		return
 	}
 	imageID, member := state.ImageID.ValueString(), state.MemberID.ValueString()
@@ -217,15 +189,13 @@ func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	region := regionOf(state.Region, r.client)
-	sc, err := r.client.ImageClient(region)
-	if err != nil {
-		resp.Diagnostics.AddError("No image service", err.Error())
+	sc, region := imageService(r.client, state.Region, &resp.Diagnostics)
+	if sc == nil {
 		return
 	}
 	imageID, member := state.ImageID.ValueString(), state.MemberID.ValueString()
 	if plan.Status.IsUnknown() || plan.Status.IsNull() || plan.Status.Equal(state.Status) {
-		plan.fillFromState(state)
+		plan.fillFromState(state.memberFields)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
@@ -251,15 +221,13 @@ func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	region := regionOf(state.Region, r.client)
-	sc, err := r.client.ImageClient(region)
-	if err != nil {
-		resp.Diagnostics.AddError("No image service", err.Error())
+	sc, region := imageService(r.client, state.Region, &resp.Diagnostics)
+	if sc == nil {
 		return
 	}
 	imageID, member := state.ImageID.ValueString(), state.MemberID.ValueString()
 
-	err = deleteMember(ctx, sc, imageID, member)
+	err := deleteMember(ctx, sc, imageID, member)
 	switch {
 	case err == nil:
 	case errors.Is(err, errNotFound):
@@ -283,19 +251,4 @@ func (r *memberResource) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), member)...)
-}
-
-// fill copies Glance's member into the model.
-func (m *memberResourceModel) fill(member *members.Member, region string) {
-	m.ID = types.StringValue(memberID(member.ImageID, member.MemberID))
-	m.ImageID = types.StringValue(member.ImageID)
-	m.MemberID = types.StringValue(member.MemberID)
-	m.Status = types.StringValue(member.Status)
-	m.CreatedAt = types.StringValue(member.CreatedAt.UTC().Format(time.RFC3339))
-	m.UpdatedAt = types.StringValue(member.UpdatedAt.UTC().Format(time.RFC3339))
-	m.Region = types.StringValue(region)
-}
-
-func (m *memberResourceModel) fillFromState(state memberResourceModel) {
-	m.ID, m.Status, m.CreatedAt, m.UpdatedAt, m.Region = state.ID, state.Status, state.CreatedAt, state.UpdatedAt, state.Region
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/members"
@@ -46,14 +45,8 @@ type memberStatusResource struct {
 }
 
 type memberStatusResourceModel struct {
-	ID            types.String `tfsdk:"id"`
-	ImageID       types.String `tfsdk:"image_id"`
-	MemberID      types.String `tfsdk:"member_id"`
-	Status        types.String `tfsdk:"status"`
+	memberFields
 	DestroyStatus types.String `tfsdk:"destroy_status"`
-	CreatedAt     types.String `tfsdk:"created_at"`
-	UpdatedAt     types.String `tfsdk:"updated_at"`
-	Region        types.String `tfsdk:"region"`
 }
 
 func (r *memberStatusResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -68,17 +61,8 @@ func (r *memberStatusResource) Schema(_ context.Context, _ resource.SchemaReques
 			"Destroying the resource sets the status to `destroy_status` (`rejected` by default); the member itself stays " +
 			"until the owner removes it.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "`<image_id>/<member_id>`.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"image_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The ID (a UUID) of the image shared with the member project. Changing it replaces the resource.",
-				Validators:          []validator.String{uuidValidator()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+			"id":       idAttribute(),
+			"image_id": imageIDAttribute("The ID (a UUID) of the image shared with the member project."),
 			"member_id": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
@@ -107,16 +91,9 @@ func (r *memberStatusResource) Schema(_ context.Context, _ resource.SchemaReques
 					"Changing it only updates the state.",
 				Validators: []validator.String{stringvalidator.OneOf("rejected", "pending", destroyUnchanged)},
 			},
-			"created_at": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "When the owner added the member (RFC 3339).",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"updated_at": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "When the member last changed (RFC 3339).",
-			},
-			"region": regionAttribute(),
+			"created_at": createdAtAttribute(),
+			"updated_at": updatedAtAttribute(),
+			"region":     regionAttribute(),
 		},
 	}
 }
@@ -159,10 +136,8 @@ func (r *memberStatusResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	region := regionOf(plan.Region, r.client)
-	sc, err := r.client.ImageClient(region)
-	if err != nil {
-		resp.Diagnostics.Append(noImageServiceDiag(err))
+	sc, region := imageService(r.client, plan.Region, &resp.Diagnostics)
+	if sc == nil {
 		return
 	}
 	imageID, member := plan.ImageID.ValueString(), plan.MemberID.ValueString()
@@ -190,10 +165,8 @@ func (r *memberStatusResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	region := regionOf(state.Region, r.client)
-	sc, err := r.client.ImageClient(region)
-	if err != nil {
-		resp.Diagnostics.Append(noImageServiceDiag(err))
+	sc, region := imageService(r.client, state.Region, &resp.Diagnostics)
+	if sc == nil {
 		return
 	}
 	imageID, member := state.ImageID.ValueString(), state.MemberID.ValueString()
@@ -225,16 +198,14 @@ func (r *memberStatusResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	region := regionOf(state.Region, r.client)
 	if plan.Status.Equal(state.Status) {
 		// Only destroy_status changed: it lives in the state alone.
-		plan.fillFromState(state)
+		plan.fillFromState(state.memberFields)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
-	sc, err := r.client.ImageClient(region)
-	if err != nil {
-		resp.Diagnostics.Append(noImageServiceDiag(err))
+	sc, region := imageService(r.client, state.Region, &resp.Diagnostics)
+	if sc == nil {
 		return
 	}
 	m, d := r.setStatus(ctx, sc, region, state.ImageID.ValueString(), state.MemberID.ValueString(), plan.Status.ValueString())
@@ -263,14 +234,12 @@ func (r *memberStatusResource) Delete(ctx context.Context, req resource.DeleteRe
 		tflog.Info(ctx, "image member status left unchanged on destroy", map[string]any{"image_id": imageID, "member_id": member})
 		return
 	}
-	region := regionOf(state.Region, r.client)
-	sc, err := r.client.ImageClient(region)
-	if err != nil {
-		resp.Diagnostics.Append(noImageServiceDiag(err))
+	sc, region := imageService(r.client, state.Region, &resp.Diagnostics)
+	if sc == nil {
 		return
 	}
 
-	_, err = updateMemberStatus(ctx, sc, imageID, member, status)
+	_, err := updateMemberStatus(ctx, sc, imageID, member, status)
 	switch {
 	case err == nil:
 	case errors.Is(err, errNotFound):
@@ -335,25 +304,4 @@ func parseMemberStatusID(id, caller string) (imageID, member string, err error) 
 		return "", "", fmt.Errorf("%q names no member, and the provider's token is not scoped to a project to use as the member", id)
 	}
 	return id, caller, nil
-}
-
-// fill copies Glance's member into the model. image_id and member_id keep
-// the configured spelling (Glance accepts a UUID in other forms);
-// destroy_status is the model's own.
-func (m *memberStatusResourceModel) fill(member *members.Member, region string) {
-	if m.ImageID.IsNull() || m.ImageID.IsUnknown() {
-		m.ImageID = types.StringValue(member.ImageID)
-	}
-	if m.MemberID.IsNull() || m.MemberID.IsUnknown() {
-		m.MemberID = types.StringValue(member.MemberID)
-	}
-	m.ID = types.StringValue(memberID(m.ImageID.ValueString(), m.MemberID.ValueString()))
-	m.Status = types.StringValue(member.Status)
-	m.CreatedAt = types.StringValue(member.CreatedAt.UTC().Format(time.RFC3339))
-	m.UpdatedAt = types.StringValue(member.UpdatedAt.UTC().Format(time.RFC3339))
-	m.Region = types.StringValue(region)
-}
-
-func (m *memberStatusResourceModel) fillFromState(state memberStatusResourceModel) {
-	m.ID, m.MemberID, m.Status, m.CreatedAt, m.UpdatedAt, m.Region = state.ID, state.MemberID, state.Status, state.CreatedAt, state.UpdatedAt, state.Region
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/members"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -107,10 +106,8 @@ func (d *membersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	region := regionOf(config.Region, d.client)
-	sc, err := d.client.ImageClient(region)
-	if err != nil {
-		resp.Diagnostics.Append(noImageServiceDiag(err))
+	sc, region := imageService(d.client, config.Region, &resp.Diagnostics)
+	if sc == nil {
 		return
 	}
 	imageID := config.ImageID.ValueString()
@@ -147,8 +144,8 @@ func membersOf(list []members.Member, status string) []memberDataModel {
 		out = append(out, memberDataModel{
 			MemberID:  types.StringValue(m.MemberID),
 			Status:    types.StringValue(m.Status),
-			CreatedAt: types.StringValue(m.CreatedAt.UTC().Format(time.RFC3339)),
-			UpdatedAt: types.StringValue(m.UpdatedAt.UTC().Format(time.RFC3339)),
+			CreatedAt: timestamp(m.CreatedAt),
+			UpdatedAt: timestamp(m.UpdatedAt),
 		})
 	}
 	return out

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -157,10 +156,8 @@ func (d *sharedImagesDataSource) Read(ctx context.Context, req datasource.ReadRe
 		}
 		sort.Strings(tags)
 	}
-	region := regionOf(config.Region, d.client)
-	sc, err := d.client.ImageClient(region)
-	if err != nil {
-		resp.Diagnostics.Append(noImageServiceDiag(err))
+	sc, region := imageService(d.client, config.Region, &resp.Diagnostics)
+	if sc == nil {
 		return
 	}
 	filter := config.MemberStatus.ValueString()
@@ -255,7 +252,7 @@ func sharedImageModelOf(img sharedImage) sharedImageModel {
 		Owner:        types.StringValue(img.Owner),
 		Status:       types.StringValue(string(img.Status)),
 		Visibility:   types.StringValue(string(img.Visibility)),
-		CreatedAt:    types.StringValue(img.CreatedAt.UTC().Format(time.RFC3339)),
+		CreatedAt:    timestamp(img.CreatedAt),
 		Tags:         tags,
 		MemberStatus: status,
 	}
