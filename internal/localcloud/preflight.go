@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 // useExisting is appended to every precondition error: how to run the
@@ -88,6 +89,16 @@ func ensurePackages(ctx context.Context, install bool, log io.Writer) error {
 		return fmt.Errorf("missing on this machine:\n%s\nInstall them with:\n  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends %s\nor run again with -install=true.\n%s",
 			list, strings.Join(aptPackages, " "), useExisting)
 	}
+	// Two clouds started at once must not run apt-get side by side: take a
+	// machine-wide lock, then look again (the other may have installed).
+	unlock, err := lockInstall()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if missing = missingRequirements(); len(missing) == 0 {
+		return nil
+	}
 	fmt.Fprintf(log, "missing:\n%s\ninstalling %s with apt-get (about a minute)...\n", list, strings.Join(aptPackages, " "))
 	if err := runStreaming(ctx, log, "apt| ", []string{"apt-get", "update"}, nil); err != nil {
 		return fmt.Errorf("apt-get update failed: %v\n%s", err, useExisting)
@@ -131,4 +142,21 @@ func runStreaming(ctx context.Context, log io.Writer, prefix string, argv []stri
 	pw.Close()
 	wg.Wait()
 	return err
+}
+
+// lockInstall holds an exclusive lock on a file shared by every localcloud
+// on this machine until the returned function is called.
+func lockInstall() (func(), error) {
+	f, err := os.OpenFile(filepath.Join(os.TempDir(), "localcloud-install.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening the install lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("taking the install lock: %w", err)
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
 }
