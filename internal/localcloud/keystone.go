@@ -205,7 +205,7 @@ func probe(ctx context.Context, u string) int {
 	if err != nil {
 		return 0
 	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	return resp.StatusCode
 }

@@ -162,7 +162,7 @@ func lockDir(dir string) (func(), error) {
 			return nil, err
 		}
 	}
-	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
+	return func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
 }
 
 // State is what Status finds in a state directory.
@@ -229,8 +229,8 @@ func canonicalDir(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		return real, nil
+	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+		return resolved, nil
 	}
 	return abs, nil
 }
@@ -406,11 +406,11 @@ func waitReady(ctx context.Context, s *service, u string, want int, timeout time
 	deadline := time.Now().Add(timeout)
 	last := 0
 	for {
-		if code := probe(ctx, u); code == want {
+		code := probe(ctx, u)
+		if code == want {
 			return nil
-		} else {
-			last = code
 		}
+		last = code
 		select {
 		case <-s.exited:
 			return fmt.Errorf("%s exited while starting (%v)%s", s.name, s.err, logTails(s.logs))

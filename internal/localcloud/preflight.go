@@ -135,7 +135,7 @@ func runStreaming(ctx context.Context, log io.Writer, prefix string, argv []stri
 		for sc.Scan() {
 			fmt.Fprintf(log, "%s%s\n", prefix, sc.Text())
 		}
-		io.Copy(io.Discard, pr)
+		_, _ = io.Copy(io.Discard, pr)
 	}()
 	fmt.Fprintf(log, "%s$ %s\n", prefix, strings.Join(argv, " "))
 	err := cmd.Run()

@@ -27,7 +27,7 @@ func TestPIDFile(t *testing.T) {
 		t.Error("wrote pid 0")
 	}
 	for _, bad := range []string{"", "abc", "-3", "0", "12 13"} {
-		os.WriteFile(p, []byte(bad), 0o644)
+		must(t, os.WriteFile(p, []byte(bad), 0o644))
 		if pid, err := ReadPIDFile(p); err == nil {
 			t.Errorf("content %q: pid %d, want error", bad, pid)
 		}
@@ -65,7 +65,7 @@ func TestStartStopGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { stopGroup(svc.pid, mark, time.Second) })
+	t.Cleanup(func() { _, _ = stopGroup(svc.pid, mark, time.Second) })
 
 	// Wait until both sleeps run in the group.
 	deadline := time.Now().Add(5 * time.Second)
@@ -120,7 +120,7 @@ func TestZombieIsNotAlive(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer cmd.Wait()
+	defer func() { _ = cmd.Wait() }()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		info, ok := readProc(cmd.Process.Pid)
@@ -159,7 +159,7 @@ func TestStatusAndDownOnEmptyDir(t *testing.T) {
 		t.Errorf("Down on a missing dir: %v", err)
 	}
 	// A pid file whose process is gone: down cleans it up.
-	WritePIDFile(filepath.Join(dir, glancePIDName), 999999)
+	must(t, WritePIDFile(filepath.Join(dir, glancePIDName), 999999))
 	if err := Down(dir); err != nil {
 		t.Errorf("Down with a dead pid: %v", err)
 	}
@@ -206,16 +206,16 @@ func TestCheckStateDir(t *testing.T) {
 		t.Errorf("new dir refused: %v", err)
 	}
 	empty := filepath.Join(base, "empty")
-	os.Mkdir(empty, 0o755)
+	must(t, os.Mkdir(empty, 0o755))
 	if err := checkStateDir(empty); err != nil {
 		t.Errorf("empty dir refused: %v", err)
 	}
 	foreign := filepath.Join(base, "foreign")
-	os.MkdirAll(filepath.Join(foreign, "images"), 0o755)
+	must(t, os.MkdirAll(filepath.Join(foreign, "images"), 0o755))
 	if err := checkStateDir(foreign); err == nil {
 		t.Error("a foreign non-empty dir was accepted (Up would delete its images/)")
 	}
-	os.WriteFile(filepath.Join(foreign, cloudJSONName), []byte("{}"), 0o644)
+	must(t, os.WriteFile(filepath.Join(foreign, cloudJSONName), []byte("{}"), 0o644))
 	if err := checkStateDir(foreign); err != nil {
 		t.Errorf("a state dir was refused: %v", err)
 	}
@@ -226,18 +226,25 @@ func TestCanonicalDirResolvesSymlinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	real := filepath.Join(base, "real")
-	os.Mkdir(real, 0o755)
+	target := filepath.Join(base, "real")
+	must(t, os.Mkdir(target, 0o755))
 	link := filepath.Join(base, "link")
-	if err := os.Symlink(real, link); err != nil {
+	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
 	}
 	got, err := canonicalDir(link)
-	if err != nil || got != real {
-		t.Errorf("canonicalDir(%s) = %q, %v; want %s", link, got, err, real)
+	if err != nil || got != target {
+		t.Errorf("canonicalDir(%s) = %q, %v; want %s", link, got, err, target)
 	}
 	t.Chdir(base)
-	if got, _ := canonicalDir("real"); got != real {
-		t.Errorf("relative: %q, want %s", got, real)
+	if got, _ := canonicalDir("real"); got != target {
+		t.Errorf("relative: %q, want %s", got, target)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

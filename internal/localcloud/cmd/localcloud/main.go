@@ -72,9 +72,7 @@ func main() {
 		if *quota == 0 || *quota < -1 {
 			fail(fmt.Errorf("-member-quota %d: want a positive number or -1 (unlimited)", *quota))
 		}
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		c, err := localcloud.Up(ctx, localcloud.Options{
+		c, err := up(localcloud.Options{
 			Dir: *dir, Policy: *policy, MemberQuota: *quota,
 			KeystonePort: *kport, GlancePort: *gport,
 			Install: *install, Log: os.Stderr, ReadyTimeout: *timeout,
@@ -103,6 +101,13 @@ func main() {
 		usage()
 		os.Exit(2)
 	}
+}
+
+// up starts the cloud; Ctrl-C or SIGTERM stops what it had started.
+func up(o localcloud.Options) (*localcloud.Cloud, error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return localcloud.Up(ctx, o)
 }
 
 func fail(err error) {
