@@ -131,6 +131,21 @@ func (c *Cloud) ProviderConfig(alias, name string) string {
 `, aliasLine, c.AuthURL(), p.Name, p.Password, p.Name, Region)
 }
 
+// IssueToken returns a new token scoped to the project, as if the user had
+// run `openstack token issue`.
+func (c *Cloud) IssueToken(p *Project) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.newToken(p)
+}
+
+func (c *Cloud) newToken(p *Project) string {
+	c.seq++
+	token := fmt.Sprintf("tok-%s-%d", p.Name, c.seq)
+	c.tokens[token] = p
+	return token
+}
+
 // SetMemberQuota sets Glance's image_member_quota.
 func (c *Cloud) SetMemberQuota(n int) {
 	c.mu.Lock()
@@ -292,11 +307,13 @@ func (c *Cloud) serveKeystone(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/v3/auth/tokens" && r.Method == http.MethodPost:
 		c.issueToken(w, r)
 	case r.URL.Path == "/v3/auth/tokens" && r.Method == http.MethodGet:
-		p := c.tokens[r.Header.Get("X-Subject-Token")]
+		subject := r.Header.Get("X-Subject-Token")
+		p := c.tokens[subject]
 		if p == nil {
 			writeKeystoneError(w, http.StatusNotFound, "Could not find token.")
 			return
 		}
+		w.Header().Set("X-Subject-Token", subject)
 		writeJSON(w, http.StatusOK, c.tokenBody(p))
 	case strings.TrimSuffix(r.URL.Path, "/") == "/v3":
 		writeJSON(w, http.StatusOK, map[string]any{"version": map[string]any{"id": "v3.14", "status": "stable",
@@ -339,10 +356,7 @@ func (c *Cloud) issueToken(w http.ResponseWriter, r *http.Request) {
 		writeKeystoneError(w, http.StatusUnauthorized, "The request you have made requires authentication.")
 		return
 	}
-	c.seq++
-	token := fmt.Sprintf("tok-%s-%d", p.Name, c.seq)
-	c.tokens[token] = p
-	w.Header().Set("X-Subject-Token", token)
+	w.Header().Set("X-Subject-Token", c.newToken(p))
 	writeJSON(w, http.StatusCreated, c.tokenBody(p))
 }
 

@@ -154,3 +154,29 @@ func TestProvider_endpointOverrideKeys(t *testing.T) {
 		}},
 	})
 }
+
+// A token from OS_AUTH_TOKEN is used as it is; the caller's project comes
+// from Keystone's view of that token.
+func TestProvider_token(t *testing.T) {
+	cloud := fakecloud.New(t)
+	owner := cloud.AddProject("owner")
+	img := cloud.AddImage(owner, "img", "private")
+	token := cloud.IssueToken(owner)
+	t.Setenv("OS_CLOUD", "")
+	t.Setenv("OS_AUTH_URL", cloud.AuthURL())
+	t.Setenv("OS_AUTH_TOKEN", token)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			// The diagnostic can only name the owner and the visibility if
+			// the token's project was found.
+			Config:      `provider "openstack" {}` + member(img, "consumer-project"),
+			ExpectError: matches("Image is not shared", `visibility "private"`),
+		}},
+	})
+	for _, r := range cloud.Requests() {
+		if strings.HasPrefix(r, "POST /v3/auth/tokens") {
+			t.Errorf("the provider logged in again instead of using the token: %s", r)
+		}
+	}
+}
