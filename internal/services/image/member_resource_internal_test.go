@@ -88,4 +88,17 @@ func TestMemberResourceRead_warnings(t *testing.T) {
 	if !resp.State.Raw.IsNull() {
 		t.Error("a member of a deleted image must leave the state")
 	}
+
+	// Any other answer is an error that keeps the state as it was.
+	cloud.Fail(fakecloud.Fault{Method: "GET", Path: "/members/consumer", Status: 500,
+		Body: `{"message": "The server has either erred or is incapable of performing the requested operation.<br /><br />", "code": "500 Internal Server Error"}`})
+	resp, _ = read(dormant)
+	if !resp.Diagnostics.HasError() {
+		t.Fatalf("want an error, got %v", resp.Diagnostics)
+	}
+	if d := resp.Diagnostics[0]; d.Summary() != "Cannot read image member" ||
+		!strings.Contains(d.Detail(), "Reading member consumer of image "+dormant+" failed (HTTP 500: The server has either erred") ||
+		strings.Contains(d.Detail(), "<br") {
+		t.Errorf("500 diagnostic = %q: %q", d.Summary(), d.Detail())
+	}
 }
