@@ -421,7 +421,7 @@ func (c *Cloud) serveGlance(w http.ResponseWriter, r *http.Request, caller *Proj
 	owner := caller.Admin || img.Owner == caller.ID
 	switch {
 	case len(parts) == 3 && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, imageJSON(img, caller))
+		writeJSON(w, http.StatusOK, imageJSON(img))
 	case len(parts) == 4 && parts[3] == "members":
 		c.serveMembers(w, r, caller, img, owner)
 	case len(parts) == 5 && parts[3] == "members":
@@ -578,7 +578,7 @@ func (c *Cloud) listImages(w http.ResponseWriter, r *http.Request, caller *Proje
 		if marker := q.Get("marker"); marker != "" && id <= marker {
 			continue
 		}
-		out = append(out, imageJSON(img, caller))
+		out = append(out, imageJSON(img))
 	}
 	body := map[string]any{"images": out, "schema": "/v2/schemas/images", "first": "/v2/images"}
 	var limit int
@@ -625,7 +625,7 @@ func memberJSON(m *Member) map[string]any {
 	}
 }
 
-func imageJSON(img *Image, _ *Project) map[string]any {
+func imageJSON(img *Image) map[string]any {
 	tags := img.Tags
 	if tags == nil {
 		tags = []string{}

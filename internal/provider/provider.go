@@ -139,32 +139,13 @@ func (p *openstackProvider) Configure(ctx context.Context, req provider.Configur
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cfg := &conns.Config{
-		AuthURL: settings["auth_url"], Region: settings["region"],
-		UserName: settings["user_name"], UserID: settings["user_id"], Password: settings["password"], Token: settings["token"],
-		TenantID: settings["tenant_id"], TenantName: settings["tenant_name"],
-		UserDomainName: settings["user_domain_name"], UserDomainID: settings["user_domain_id"],
-		ProjectDomainName: settings["project_domain_name"], ProjectDomainID: settings["project_domain_id"],
-		DomainName: settings["domain_name"], DomainID: settings["domain_id"], DefaultDomain: settings["default_domain"],
-		ApplicationCredentialID:     settings["application_credential_id"],
-		ApplicationCredentialName:   settings["application_credential_name"],
-		ApplicationCredentialSecret: settings["application_credential_secret"],
-		Cloud:                       settings["cloud"],
-		CACertFile:                  settings["cacert_file"], Cert: settings["cert"], Key: settings["key"],
-		EndpointType: settings["endpoint_type"],
-	}
-	switch s := os.Getenv("OS_INSECURE"); {
-	case !insecure.IsNull() && !insecure.IsUnknown():
+	cfg := configFrom(settings)
+	if !insecure.IsNull() && !insecure.IsUnknown() {
 		v := insecure.ValueBool()
 		cfg.Insecure = &v
-	case s != "":
-		v, err := strconv.ParseBool(s)
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("insecure"), "Invalid OS_INSECURE",
-				fmt.Sprintf("OS_INSECURE is %q; use true or false.", s))
-			return
-		}
-		cfg.Insecure = &v
+	} else if err := insecureFromEnvironment(cfg); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("insecure"), "Invalid OS_INSECURE", err.Error())
+		return
 	}
 	if !overrides.IsNull() && !overrides.IsUnknown() {
 		resp.Diagnostics.Append(overrides.ElementsAs(ctx, &cfg.EndpointOverrides, false)...)
@@ -181,6 +162,49 @@ func (p *openstackProvider) Configure(ctx context.Context, req provider.Configur
 	tflog.Info(ctx, "authenticated to OpenStack", map[string]any{"project_id": client.ProjectID, "region": client.Region})
 	resp.ResourceData = client
 	resp.DataSourceData = client
+}
+
+// EnvironmentConfig is the configuration an empty provider block gets: every
+// setting from its OS_* variables.
+func EnvironmentConfig() (*conns.Config, error) {
+	settings := map[string]string{}
+	for _, a := range stringAttrs {
+		settings[a.name] = firstEnv(a.env)
+	}
+	cfg := configFrom(settings)
+	return cfg, insecureFromEnvironment(cfg)
+}
+
+// configFrom maps the resolved string settings, by attribute name, to conns.
+func configFrom(settings map[string]string) *conns.Config {
+	return &conns.Config{
+		AuthURL: settings["auth_url"], Region: settings["region"],
+		UserName: settings["user_name"], UserID: settings["user_id"], Password: settings["password"], Token: settings["token"],
+		TenantID: settings["tenant_id"], TenantName: settings["tenant_name"],
+		UserDomainName: settings["user_domain_name"], UserDomainID: settings["user_domain_id"],
+		ProjectDomainName: settings["project_domain_name"], ProjectDomainID: settings["project_domain_id"],
+		DomainName: settings["domain_name"], DomainID: settings["domain_id"], DefaultDomain: settings["default_domain"],
+		ApplicationCredentialID:     settings["application_credential_id"],
+		ApplicationCredentialName:   settings["application_credential_name"],
+		ApplicationCredentialSecret: settings["application_credential_secret"],
+		Cloud:                       settings["cloud"],
+		CACertFile:                  settings["cacert_file"], Cert: settings["cert"], Key: settings["key"],
+		EndpointType: settings["endpoint_type"],
+	}
+}
+
+// insecureFromEnvironment applies OS_INSECURE, when set.
+func insecureFromEnvironment(cfg *conns.Config) error {
+	s := os.Getenv("OS_INSECURE")
+	if s == "" {
+		return nil
+	}
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("OS_INSECURE is %q; use true or false", s)
+	}
+	cfg.Insecure = &v
+	return nil
 }
 
 func firstEnv(names []string) string {

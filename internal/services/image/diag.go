@@ -14,9 +14,6 @@ import (
 // a short summary, then what happened (image, member, project, HTTP status),
 // why, and what to do next.
 
-// glanceSaid renders the status and Glance's own message of a failed call.
-func glanceSaid(err error) string { return conns.Said(err) }
-
 // project names the caller's project for messages.
 func project(p string) string {
 	if p == "" {
@@ -49,7 +46,7 @@ func forbiddenDiag(action string, imageID, member, caller string, cause forbidde
 	if action == "remove" {
 		verb, summary = "remove project "+member+" from", "Cannot remove image member"
 	}
-	head := fmt.Sprintf("Glance refused to %s image %s (%s).", verb, imageID, glanceSaid(err))
+	head := fmt.Sprintf("Glance refused to %s image %s (%s).", verb, imageID, conns.Said(err))
 	img := cause.image
 	switch {
 	case img != nil && img.Owner != caller:
@@ -85,7 +82,7 @@ func forbiddenDiag(action string, imageID, member, caller string, cause forbidde
 			"%s Either project %s does not own image %s (only the owner may %s members; use the owner's credentials), "+
 				"or the image's visibility is not shared (Glance only keeps members of shared images). "+
 				"Reading the image to tell which failed too: %s.",
-			head, project(caller), imageID, action, glanceSaid(cause.lookupErr)))
+			head, project(caller), imageID, action, conns.Said(cause.lookupErr)))
 	}
 }
 
@@ -93,7 +90,7 @@ func imageNotFoundDiag(imageID, member, caller string, err error) diag.Diagnosti
 	return diag.NewErrorDiagnostic("Image not found", fmt.Sprintf(
 		"Glance could not add project %s to image %s (%s): the image does not exist or is not visible to project %s. "+
 			"Check image_id, and that this resource's provider authenticates as the image's owner.",
-		member, imageID, glanceSaid(err), project(caller)))
+		member, imageID, conns.Said(err), project(caller)))
 }
 
 func memberExistsDiag(imageID, member string, err error) diag.Diagnostic {
@@ -104,7 +101,7 @@ func memberExistsDiag(imageID, member string, err error) diag.Diagnostic {
 			"  terraform import openstack_image_member.NAME %s\n\n"+
 			"or, with Terraform 1.5 or later and OpenTofu, an import block:\n\n"+
 			"  import {\n    to = openstack_image_member.NAME\n    id = %q\n  }",
-		member, imageID, glanceSaid(err), id, id))
+		member, imageID, conns.Said(err), id, id))
 }
 
 func memberQuotaDiag(imageID, member string, err error) diag.Diagnostic {
@@ -113,7 +110,7 @@ func memberQuotaDiag(imageID, member string, err error) diag.Diagnostic {
 			"per-image member quota (image_member_quota, 128 by default) allows. Glance checks the quota before "+
 			"anything else, so this also happens for a project that is already a member. Remove members that no "+
 			"longer need the image, or ask the cloud operator to raise image_member_quota.",
-		member, imageID, glanceSaid(err)))
+		member, imageID, conns.Said(err)))
 }
 
 func statusNotSetDiag(imageID, member, status, caller string, err error) diag.Diagnostic {
@@ -122,14 +119,14 @@ func statusNotSetDiag(imageID, member, status, caller string, err error) diag.Di
 			"Only the member project (%s) or an admin may set a member's status; the image owner (here project %s) cannot. "+
 			"Remove status from this resource and accept the share with openstack_image_member_status, "+
 			"configured with the member project's credentials.",
-		member, imageID, status, glanceSaid(err), member, project(caller)))
+		member, imageID, status, conns.Said(err), member, project(caller)))
 }
 
 func statusNotFoundDiag(imageID, member, caller string, err error) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Image member not found", fmt.Sprintf(
 		"Glance found no member %s on image %s visible to project %s (%s). The image may have been deleted, "+
 			"made private, or the member removed by the owner. Run terraform apply again to refresh.",
-		member, imageID, project(caller), glanceSaid(err)))
+		member, imageID, project(caller), conns.Said(err)))
 }
 
 // noImageServiceDiag reports that the catalog has no usable image endpoint.
@@ -161,14 +158,14 @@ func notSharedWithDiag(imageID, member, caller, status string, err error) diag.D
 			"or is not visible to it (it may not exist, may have been deleted, or its owner may have removed the member "+
 			"or made the image private).%s Ask the image's owner to add project %s as a member of image %s "+
 			"(with openstack_image_member, using the owner's credentials) and to keep the image's visibility \"shared\", then apply again.",
-		member, imageID, status, glanceSaid(err), imageID, member, who, member, imageID))
+		member, imageID, status, conns.Said(err), imageID, member, who, member, imageID))
 }
 
 // memberStatusForbiddenDiag: Glance answered 403 to setting a member's
 // status. cause tells an owner (who may never set it) from an image that is
 // not shared.
 func memberStatusForbiddenDiag(imageID, member, caller, status string, cause forbiddenCause, err error) diag.Diagnostic {
-	head := fmt.Sprintf("Glance refused to set the status of project %s on image %s to %q (%s).", member, imageID, status, glanceSaid(err))
+	head := fmt.Sprintf("Glance refused to set the status of project %s on image %s to %q (%s).", member, imageID, status, conns.Said(err))
 	rule := "Only the member project or an admin may set a member's status; the image's owner cannot, " +
 		"and Glance also refuses while the image's visibility is not \"shared\"."
 	img := cause.image
@@ -227,13 +224,13 @@ func membersNotFoundDiag(imageID, caller string, err error) diag.Diagnostic {
 		"Glance could not list the members of image %s (%s): the image does not exist or is not visible to project %s. "+
 			"A member project sees a shared image only while the image is shared and the project is a member of it. "+
 			"Check image_id, and that the data source's provider authenticates as the image's owner or as one of its members.",
-		imageID, glanceSaid(err), project(caller)))
+		imageID, conns.Said(err), project(caller)))
 }
 
 // membersForbiddenDiag: Glance refuses to list the members of an image that
 // is not shared.
 func membersForbiddenDiag(imageID, caller string, cause forbiddenCause, err error) diag.Diagnostic {
-	head := fmt.Sprintf("Glance refused to list the members of image %s (%s).", imageID, glanceSaid(err))
+	head := fmt.Sprintf("Glance refused to list the members of image %s (%s).", imageID, conns.Said(err))
 	if img := cause.image; img != nil && img.Visibility != images.ImageVisibilityShared {
 		return diag.NewErrorDiagnostic("Image is not shared", fmt.Sprintf(
 			"%s Image %s has visibility %q; only images with visibility \"shared\" have members. "+
@@ -261,5 +258,5 @@ func filterIgnoredWarning(caller string, n int) diag.Diagnostic {
 func apiDiag(summary, attempted string, err error) diag.Diagnostic {
 	return diag.NewErrorDiagnostic(summary, fmt.Sprintf(
 		"%s failed (%s). If the problem persists, check the image service's health and logs for this request.",
-		attempted, glanceSaid(err)))
+		attempted, conns.Said(err)))
 }
