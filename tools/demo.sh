@@ -23,7 +23,9 @@ if [ -n "${OS_CLOUD:-}${OS_AUTH_URL:-}" ]; then
   : "${TF_VAR_consumer_project_id:?set TF_VAR_consumer_project_id to the consumer project ID}"
   : "${TF_VAR_owner_cloud:?set TF_VAR_owner_cloud and TF_VAR_consumer_cloud to clouds.yaml entries}"
   : "${TF_VAR_consumer_cloud:?set TF_VAR_consumer_cloud to a clouds.yaml entry}"
-  unset OS_CLOUD
+  # OS_* settings override clouds.yaml in every provider block: keep only
+  # where clouds.yaml is, so each alias logs in as its own entry.
+  for v in $(compgen -e | grep '^OS_' | grep -v '^OS_CLIENT_CONFIG_FILE$'); do unset "$v"; done
 else
   say "Starting a local Keystone + Glance (Debian packages; first run installs them)"
   dir="$CLOUD_DIR/demo"

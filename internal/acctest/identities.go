@@ -15,6 +15,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/members"
 
 	"github.com/imageshare/terraform-provider-openstack/internal/conns"
+	"github.com/imageshare/terraform-provider-openstack/internal/provider"
 )
 
 // Acceptance tests run against a real Keystone + Glance with three non-admin
@@ -25,9 +26,11 @@ import (
 //	stranger  any other project       IMAGESHARE_ACC_STRANGER_CLOUD (default "stranger")
 //	admin     cloud admin             IMAGESHARE_ACC_ADMIN_CLOUD    (default "admin")
 //
-// Each names an entry of clouds.yaml (OS_CLIENT_CONFIG_FILE). When no
-// clouds.yaml entry exists for the owner, the owner is whatever the OS_*
-// variables describe. `make test` starts a local cloud that has all four.
+// Each names an entry of clouds.yaml (OS_CLIENT_CONFIG_FILE). Without a
+// clouds.yaml, the owner is whatever the OS_* variables describe, and only
+// tests that need no other identity can run: OS_* credentials override
+// clouds.yaml in every provider block. `make test` starts a local cloud that
+// has all four.
 
 // Identity is one set of credentials of the cloud under test.
 type Identity struct {
@@ -81,8 +84,19 @@ func identity(t *testing.T, role string) *Identity {
 		cloud = role
 	}
 	cfg := &conns.Config{Cloud: cloud}
-	if cloud == "" {
-		cfg = configFromEnvironment()
+	if cloud != "" {
+		// Every provider block reads OS_* too, and they override clouds.yaml:
+		// with credentials in the environment, `cloud = "consumer"` would log
+		// in as whoever the variables name, and the test would prove nothing.
+		if env := credentialVariables(); len(env) > 0 {
+			t.Fatalf("the %s identity is the clouds.yaml entry %q, but %s set in the environment override it in every provider block: "+
+				"unset them and name the owner with OS_CLOUD or IMAGESHARE_ACC_OWNER_CLOUD", role, cloud, strings.Join(env, ", "))
+		}
+	} else {
+		var err error
+		if cfg, err = provider.EnvironmentConfig(); err != nil {
+			t.Fatalf("%s identity from OS_* variables: %v", role, err)
+		}
 	}
 	client, err := conns.Authenticate(context.Background(), cfg)
 	if err != nil {
@@ -93,18 +107,17 @@ func identity(t *testing.T, role string) *Identity {
 	return id
 }
 
-func configFromEnvironment() *conns.Config {
-	return &conns.Config{
-		AuthURL: os.Getenv("OS_AUTH_URL"), Region: os.Getenv("OS_REGION_NAME"),
-		UserName: os.Getenv("OS_USERNAME"), UserID: os.Getenv("OS_USER_ID"), Password: os.Getenv("OS_PASSWORD"),
-		Token: os.Getenv("OS_TOKEN"), TenantID: os.Getenv("OS_PROJECT_ID"), TenantName: os.Getenv("OS_PROJECT_NAME"),
-		UserDomainName: os.Getenv("OS_USER_DOMAIN_NAME"), UserDomainID: os.Getenv("OS_USER_DOMAIN_ID"),
-		ProjectDomainName: os.Getenv("OS_PROJECT_DOMAIN_NAME"), ProjectDomainID: os.Getenv("OS_PROJECT_DOMAIN_ID"),
-		ApplicationCredentialID:     os.Getenv("OS_APPLICATION_CREDENTIAL_ID"),
-		ApplicationCredentialName:   os.Getenv("OS_APPLICATION_CREDENTIAL_NAME"),
-		ApplicationCredentialSecret: os.Getenv("OS_APPLICATION_CREDENTIAL_SECRET"),
-		CACertFile:                  os.Getenv("OS_CACERT"),
+// credentialVariables lists the OS_* variables set that say who logs in.
+func credentialVariables() []string {
+	var set []string
+	for _, v := range []string{"OS_AUTH_URL", "OS_USERNAME", "OS_USER_ID", "OS_PASSWORD", "OS_TOKEN", "OS_AUTH_TOKEN",
+		"OS_PROJECT_ID", "OS_PROJECT_NAME", "OS_TENANT_ID", "OS_TENANT_NAME",
+		"OS_APPLICATION_CREDENTIAL_ID", "OS_APPLICATION_CREDENTIAL_NAME", "OS_APPLICATION_CREDENTIAL_SECRET"} {
+		if os.Getenv(v) != "" {
+			set = append(set, v)
+		}
 	}
+	return set
 }
 
 // ProjectID is the identity's project.
