@@ -3,6 +3,7 @@ package image
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -113,7 +114,13 @@ func memberQuotaDiag(imageID, member string, err error) diag.Diagnostic {
 		member, imageID, conns.Said(err)))
 }
 
+// statusNotSetDiag: the member exists (and stays in the state), but setting
+// its status failed. Only a 403 is about who may set it.
 func statusNotSetDiag(imageID, member, status, caller string, err error) diag.Diagnostic {
+	if statusOf(err) != http.StatusForbidden {
+		return apiDiag("Member status not set", fmt.Sprintf(
+			"Project %s is a member of image %s and is kept in the state, but setting its status to %q", member, imageID, status), err)
+	}
 	return diag.NewErrorDiagnostic("Member status not set", fmt.Sprintf(
 		"Project %s was added to image %s and is kept in the state, but Glance refused to set its status to %q (%s). "+
 			"Only the member project (%s) or an admin may set a member's status; the image owner (here project %s) cannot. "+

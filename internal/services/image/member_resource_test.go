@@ -203,6 +203,21 @@ func TestMemberResource_statusByOwnerIsKept(t *testing.T) {
 	})
 }
 
+// A failure other than 403 while setting the status is not about ownership.
+func TestMemberResource_statusServerError(t *testing.T) {
+	s := newSharing(t)
+	img := s.cloud.AddImage(s.owner, "img", "shared")
+	s.cloud.Fail(fakecloud.Fault{Method: "PUT", Path: "/members/" + s.consumer.ID, Status: 503, Body: `{"message": "Service Unavailable"}`})
+	unitTest(t, resource.TestCase{
+		CheckDestroy: s.checkMemberGone(img, s.consumer.ID),
+		Steps: []resource.TestStep{{
+			Config: s.memberConfig("admin", img, s.consumer.ID, `  status = "accepted"`+"\n"),
+			ExpectError: diagRegexp("Member status not set", "Project "+s.consumer.ID+" is a member of image "+img+
+				` and is kept in the state, but setting its status to "accepted" failed (HTTP 503: Service Unavailable)`),
+		}},
+	})
+}
+
 func TestMemberResource_statusByAdmin(t *testing.T) {
 	s := newSharing(t)
 	img := s.cloud.AddImage(s.owner, "img", "shared")
